@@ -36,8 +36,8 @@ def address_problem(address: str) -> str | None:
     return next((name for name, hit in checks if hit), None)
 
 
-def resolve_allowed(host: str, port: int, *, allow_private: bool) -> list[str]:
-    """Resolve ``host`` and return its addresses, refusing any that the policy does not allow.
+def resolve_allowed(host: str, port: int, *, allow_private: bool) -> list[tuple[str, int]]:
+    """Resolve ``host`` and return its socket addresses ``(ip, port)``, refusing any the policy forbids.
 
     Raises
     ------
@@ -49,9 +49,9 @@ def resolve_allowed(host: str, port: int, *, allow_private: bool) -> list[str]:
         and a private address is refused as a whole.
     """
     infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    addresses = list(dict.fromkeys((info[4][0], info[4][1]) for info in infos))
     if not allow_private:
-        for address in addresses:
+        for address, _ in addresses:
             reason = address_problem(address)
             if reason:
                 raise BlockedAddressError(host, address, reason)
@@ -69,8 +69,8 @@ class _GuardedConnectionMixin:
     allow_private = False
 
     def _new_conn(self) -> socket.socket:
-        addresses = resolve_allowed(self._dns_host, self.port, allow_private=self.allow_private)
-        self._dns_host = addresses[0]
+        # Connect to exactly the address that was checked (the Host header keeps the name).
+        self._dns_host, self.port = resolve_allowed(self._dns_host, self.port, allow_private=self.allow_private)[0]
         return super()._new_conn()
 
 

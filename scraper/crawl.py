@@ -65,9 +65,7 @@ def link_score(link: Link) -> int:
     return sum(weight for pattern, weight in _LINK_HINTS if pattern.search(haystack))
 
 
-def crawl_site(
-    url: str, *, config: ScrapeConfig | None = None, session: ScrapeSession | None = None
-) -> list[Page]:
+def crawl_site(url: str, *, config: ScrapeConfig | None = None, session: ScrapeSession | None = None) -> list[Page]:
     """Return the start page of a site and the same-site pages most likely to state its approach.
 
     Reads ``url``, then repeatedly the best-ranked link not read yet (by URL and anchor text:

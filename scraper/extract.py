@@ -132,9 +132,7 @@ def extract_text(html: str | bytes, *, url: str | None = None, content_type: str
         if not href or href.lower().startswith(_SKIP_SCHEMES):
             continue
         absolute = urldefrag(urljoin(base, href))[0] if base else urldefrag(href)[0]
-        label = _clean(anchor.get_text(" ")) or _clean(
-            str(anchor.get("title") or anchor.get("aria-label") or "")
-        )
+        label = _clean(anchor.get_text(" ")) or _clean(str(anchor.get("title") or anchor.get("aria-label") or ""))
         if not label:
             image = anchor.find("img", alt=True)
             label = _clean(str(image["alt"])) if image else ""

@@ -185,9 +185,7 @@ class ScrapeSession:
         except BlockedAddressError as error:
             raise _Failure(Status.BLOCKED_ADDRESS, str(error)) from None
         except (socket.gaierror, UnicodeError) as error:
-            raise _Failure(
-                Status.DNS_ERROR, f"the host name {parts.hostname!r} does not resolve ({error})"
-            ) from None
+            raise _Failure(Status.DNS_ERROR, f"the host name {parts.hostname!r} does not resolve ({error})") from None
 
     def _exchange(self, url: str, *, max_bytes: int, sniff: bool) -> _Reply:
         """One GET with retries, caps and politeness; redirects are returned, not followed."""
@@ -236,9 +234,7 @@ class ScrapeSession:
                 return _Reply(code, response.headers, b"")
             content_type = response.headers.get("Content-Type", "")
             if sniff and not is_html_type(content_type):
-                raise _Failure(
-                    Status.NOT_HTML, f"the server sent {content_type.split(';')[0]}, not a web page", code
-                )
+                raise _Failure(Status.NOT_HTML, f"the server sent {content_type.split(';')[0]}, not a web page", code)
             body = bytearray()
             sniffed = not sniff
             try:
@@ -262,13 +258,9 @@ class ScrapeSession:
                 if not sniffed:
                     _refuse_binary(body, content_type, code)
             except (ReadTimeoutError, TimeoutError):
-                raise _Failure(
-                    Status.TIMEOUT, f"the server stopped sending for {timeout:g} s", code
-                ) from None
+                raise _Failure(Status.TIMEOUT, f"the server stopped sending for {timeout:g} s", code) from None
             except (ProtocolError, DecodeError, OSError) as error:
-                raise _Failure(
-                    Status.CONNECTION_ERROR, f"the body could not be read: {_short(error)}", code
-                ) from None
+                raise _Failure(Status.CONNECTION_ERROR, f"the body could not be read: {_short(error)}", code) from None
             return _Reply(code, response.headers, bytes(body))
 
     def _robots(self, url: str) -> Protego | bool | _Failure:
@@ -281,9 +273,7 @@ class ScrapeSession:
                 if isinstance(host.robots, Protego):
                     crawl_delay = host.robots.crawl_delay(ROBOTS_TOKEN)
                     if crawl_delay:
-                        host.delay = max(
-                            self.config.delay, min(float(crawl_delay), self.config.max_crawl_delay)
-                        )
+                        host.delay = max(self.config.delay, min(float(crawl_delay), self.config.max_crawl_delay))
                         host.next_start = max(host.next_start, host.last_start + host.delay)
             return host.robots
 

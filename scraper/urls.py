@@ -15,9 +15,7 @@ _ASSET_SUFFIXES = frozenset(
     .mp3 .mp4 .m4a .m4v .mov .avi .wmv .webm .ogg .wav .woff .woff2 .ttf .otf .eot .apk
     """.split()
 )
-_TRACKING_PARAM = re.compile(
-    r"^(utm_\w+|fbclid|gclid|msclkid|mc_cid|mc_eid|_ga|ref|sessionid|phpsessid)$", re.I
-)
+_TRACKING_PARAM = re.compile(r"^(utm_\w+|fbclid|gclid|msclkid|mc_cid|mc_eid|_ga|ref|sessionid|phpsessid)$", re.I)
 _INDEX_FILE = re.compile(r"/(index|default)\.(html?|php|aspx?)$", re.I)
 _BARE_HOST = re.compile(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:\d+)?([/?#].*)?$")
 _HOST_CHARS = re.compile(r"^[A-Za-z0-9.\-_\[\]:%]+$")
@@ -90,9 +88,7 @@ def normalize_url(url: str) -> str:
         path += "/"
     path = _INDEX_FILE.sub("/", path)
     query = urlencode(
-        sorted(
-            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k)
-        )
+        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAM.match(k))
     )
     return urlunsplit((scheme, netloc, path, query, ""))
 

@@ -154,9 +154,7 @@ def server(make_server: Callable[..., Server]) -> Server:
 @pytest.fixture
 def config() -> ScrapeConfig:
     """A fast configuration for loopback servers."""
-    return ScrapeConfig(
-        delay=0.0, timeout=3.0, deadline=5.0, retries=0, backoff=0.01, allow_private=True, min_words=5
-    )
+    return ScrapeConfig(delay=0.0, timeout=3.0, deadline=5.0, retries=0, backoff=0.01, allow_private=True, min_words=5)
 
 
 @pytest.fixture(autouse=True)
@@ -176,6 +174,22 @@ def _loopback_dns_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def page_html(body: str, *, title: str = "Test page", extra_head: str = "") -> str:
     """A small HTML document with enough words to count as text."""
     return (
-        f"<!doctype html><html><head><title>{title}</title>{extra_head}</head>"
-        f"<body><main>{body}</main></body></html>"
+        f"<!doctype html><html><head><title>{title}</title>{extra_head}</head><body><main>{body}</main></body></html>"
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(request: pytest.FixtureRequest) -> Iterator[Path]:
+    """Point the default model's cache at pytest's cache folder (kept between runs, never ~/.cache)."""
+    base = Path(request.config.cache.mkdir("stepcheck-xdg-cache"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(base))
+        yield base
+
+
+@pytest.fixture(scope="session")
+def default_model(_model_cache: Path):  # type: ignore[no-untyped-def]
+    """The bundled default model (built from the bundled corpus once, then cached)."""
+    from classifier import load_model
+
+    return load_model()

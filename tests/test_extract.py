@@ -54,9 +54,7 @@ def test_base_href_wins_over_page_url():
             "Caf\u00e9 \u201cquoted\u201d",
         ),
         (
-            "<meta http-equiv='Content-Type' content='text/html; charset=iso-8859-1'><p>\u201cx\u201d".encode(
-                "cp1252"
-            ),
+            "<meta http-equiv='Content-Type' content='text/html; charset=iso-8859-1'><p>\u201cx\u201d".encode("cp1252"),
             "text/html",
             "\u201cx\u201d",
         ),

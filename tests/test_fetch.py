@@ -30,9 +30,7 @@ def test_user_agent_identifies_stepcheck(server, config):
     assert agents and all(agent.startswith("stepcheck/") for agent in agents)
 
 
-@pytest.mark.parametrize(
-    "url", ["", "example.org", "ftp://example.org/", "javascript:alert(1)", "http://", "::::"]
-)
+@pytest.mark.parametrize("url", ["", "example.org", "ftp://example.org/", "javascript:alert(1)", "http://", "::::"])
 def test_bad_input_is_invalid_url_with_a_sentence(url, config):
     page = fetch_page(url, config=config)
     assert page.status is Status.INVALID_URL and len(page.error.split()) >= 3
@@ -193,9 +191,7 @@ def test_retry_after_is_honoured(server, config):
 def test_retry_after_is_capped(server, config):
     server.routes["/"] = flaky([(503, {"Retry-After": "3600"})])
     started = time.monotonic()
-    page = fetch_page(
-        server.url("/"), config=config.replace(retries=1, max_retry_after=0.2, respect_robots=False)
-    )
+    page = fetch_page(server.url("/"), config=config.replace(retries=1, max_retry_after=0.2, respect_robots=False))
     assert page.ok and time.monotonic() - started < 2.0
 
 

@@ -39,9 +39,7 @@ def test_robots_rules_with_wildcards(server, config, rules, path, allowed):
         assert server.paths() == ["/robots.txt"]
 
 
-@pytest.mark.parametrize(
-    ("status", "allowed"), [(404, True), (410, True), (403, True), (500, False), (503, False)]
-)
+@pytest.mark.parametrize(("status", "allowed"), [(404, True), (410, True), (403, True), (500, False), (503, False)])
 def test_robots_4xx_allows_and_5xx_disallows(server, config, status, allowed):
     robots(server, "User-agent: *\nDisallow: /", status=status)
     server.add("/", page_html(TEXT))

@@ -47,9 +47,7 @@ def test_same_site_ignores_www_but_not_port():
     assert not same_site("http://127.0.0.1:8001/", "http://127.0.0.1:8002/")
 
 
-@pytest.mark.parametrize(
-    "url", ["https://x.org/css/site.css", "https://x.org/logo.PNG", "https://x.org/a.pdf"]
-)
+@pytest.mark.parametrize("url", ["https://x.org/css/site.css", "https://x.org/logo.PNG", "https://x.org/a.pdf"])
 def test_assets_are_recognised(url):
     assert is_asset(url)
 
