@@ -307,7 +307,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     model = train_model(texts, labels)
     model.manifest["corpus_sha256"] = corpus_sha256(args.corpus)
     if not args.no_cv:
-        report = cross_validate(texts, labels, groups)
+        report = cross_validate(texts, labels, groups, n_jobs=2)
         model.manifest["cv_metrics"] = report.summary()
         print(report.format())
     path = save_model(model, args.output)
@@ -348,7 +348,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.labelled is None:
         corpus = load_corpus(args.corpus)
         texts, labels = corpus["text"].tolist(), corpus["label"].tolist()
-        report = cross_validate(texts, labels, corpus["provider"].tolist())
+        report = cross_validate(texts, labels, corpus["provider"].tolist(), n_jobs=2)
     else:
         texts, labels = _labelled(args.labelled, _scrape_config(args))
         report = evaluate(_model(args), texts, labels, name=f"model on {args.labelled}")

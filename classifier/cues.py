@@ -13,6 +13,7 @@ and never again as a mention of the Steps.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -130,7 +131,7 @@ CUES: tuple[Cue, ...] = (
     # -- 12-Step based: the program itself is the Steps
     _cue("12-step based",
          rf"{STEP}[\s-]based|\b(?:based|rooted|grounded|founded|built|centered|centred|modeled|modelled)\s+"
-         rf"(?:on|in|upon|around)\s+(?:the\s+)?(?:principles\s+of\s+(?:the\s+)?)?{STEP}", B, 3.0,
+         rf"(?:on|in|upon|around)\s+(?:the\s+)?(?:principles\s+of\s+(?:the\s+)?)?{_W}{{0,3}}?{STEP}", B, 3.0,
          "the program is built on the Steps"),
     _cue("our 12-step program",
          rf"\b(?:our|we\s+are\s+an?)\s+(?:\w+\s+){{0,2}}?{STEP}\s+(?:program|programme|approach|model|philosophy|"
@@ -213,11 +214,19 @@ def _acronyms_ok(cue: Cue, matched: str) -> bool:
 def find_cues(text: str) -> list[CueMatch]:
     """Return every cue in ``text``, in reading order, one match per span.
 
+    The model's two cue views and the evidence all need the matches of the same texts, so the
+    last 1,024 texts' matches are cached (matching is most of the cost of a prediction).
+
     Examples
     --------
     >>> [m.cue.name for m in find_cues("We are not a 12-Step program. We offer SMART Recovery.")]
     ['not a 12-step program', 'SMART Recovery']
     """
+    return list(_find_cues(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _find_cues(text: str) -> tuple[CueMatch, ...]:
     matches: list[CueMatch] = []
     for offset, sentence in split_sentences(text):
         taken: list[tuple[int, int]] = []
@@ -232,7 +241,7 @@ def find_cues(text: str) -> list[CueMatch]:
                 taken.append(span)
                 matches.append(CueMatch(cue, sentence, offset + span[0], owned))
     matches.sort(key=lambda match: match.start)
-    return matches
+    return tuple(matches)
 
 
 def cue_sentences(text: str) -> str:

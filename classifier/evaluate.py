@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold
 
@@ -15,7 +16,7 @@ from .cues import rule_label
 from .errors import InputError
 from .labels import STANCES, Label, parse_label
 from .model import SEED, Model, train_model
-from .predict import classify_texts
+from .predict import Prediction, classify_texts
 
 __all__ = ["Report", "baseline_report", "cross_validate", "evaluate"]
 
@@ -163,22 +164,29 @@ def cross_validate(
     groups: Sequence[object],
     *,
     n_splits: int = 5,
+    n_jobs: int | None = None,
     **params: Any,
 ) -> Report:
     """Return the out-of-fold ``Report`` of provider-grouped, stratified k-fold cross-validation.
 
     Pages of one provider never sit on both sides of a split, so the model cannot score by
-    recognising a provider's boilerplate.
+    recognising a provider's boilerplate. Folds run in parallel with ``n_jobs`` (joblib); the
+    result does not depend on it.
     """
     texts = list(texts)
     truth = _truth(labels)
+    y = [label.value for label in truth]
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=SEED)
+
+    def fold(train: np.ndarray, test: np.ndarray) -> tuple[np.ndarray, list[Prediction]]:
+        model = train_model([texts[i] for i in train], [y[i] for i in train], **params)
+        return test, classify_texts([texts[i] for i in test], model=model)
+
     predicted: list[Label | None] = [None] * len(texts)
     confidence = [float("nan")] * len(texts)
-    y = [label.value for label in truth]
-    for train, test in folds.split(texts, y, groups=list(groups)):
-        model = train_model([texts[i] for i in train], [y[i] for i in train], **params)
-        for i, prediction in zip(test, classify_texts([texts[i] for i in test], model=model), strict=True):
+    results = Parallel(n_jobs=n_jobs)(delayed(fold)(train, test) for train, test in folds.split(texts, y, groups))
+    for test, predictions in results:
+        for i, prediction in zip(test, predictions, strict=True):
             predicted[i] = prediction.label
             confidence[i] = prediction.confidence
     return Report(f"model, provider-grouped {n_splits}-fold CV", truth, tuple(predicted), tuple(confidence))

@@ -64,7 +64,7 @@ SEED = 0
 # Chosen by provider-grouped 5-fold cross-validation on the corpus (see data/README.md and
 # benchmarks/tune_model.py); change them only with a measurement.
 DEFAULT_PARAMS: dict[str, Any] = {
-    "C": 10.0,
+    "C": 30.0,
     "word_ngrams": (1, 2),
     "char_ngrams": (3, 5),
     "min_df": 2,
@@ -384,7 +384,9 @@ def _default_model(cache_dir: str | os.PathLike[str] | None) -> Model:
     try:
         from .evaluate import cross_validate
 
-        report = cross_validate(corpus["text"].tolist(), corpus["label"].tolist(), corpus["provider"].tolist())
+        report = cross_validate(
+            corpus["text"].tolist(), corpus["label"].tolist(), corpus["provider"].tolist(), n_jobs=2
+        )
         model.manifest["cv_metrics"] = report.summary()
     except Exception:  # metrics are informative; a failure must not block the model itself
         logger.exception("cross-validation for the default model's manifest failed")

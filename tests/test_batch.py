@@ -9,8 +9,9 @@ import pytest
 
 from classifier import RESULT_COLUMNS, InputError, classify_frame, classify_urls
 from classifier.demo import expected_labels, serve_sites
-from conftest import page_html, send
 from scraper import ScrapeConfig
+
+from conftest import page_html, send
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo_sites"
 FAST = ScrapeConfig(delay=0.0, timeout=2.0, deadline=4.0, retries=0, allow_private=True, concurrency=8)

@@ -12,10 +12,39 @@ from classifier import load_corpus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 LABELS = {"12-step-based", "12-step-facilitated", "non-12-step", "no-stance"}
-PAGE_TYPES = {"homepage", "about", "approach", "program", "therapies", "level-of-care", "admissions", "insurance",
-              "faq", "blog", "location", "staff", "alumni", "house-rules", "detox", "testimonials"}
-SETTINGS = {"residential", "outpatient", "iop", "php", "detox", "sober-living", "mat-clinic", "faith-based",
-            "adolescent", "dual-diagnosis", "luxury", "multi-level", "directory"}
+PAGE_TYPES = {
+    "homepage",
+    "about",
+    "approach",
+    "program",
+    "therapies",
+    "level-of-care",
+    "admissions",
+    "insurance",
+    "faq",
+    "blog",
+    "location",
+    "staff",
+    "alumni",
+    "house-rules",
+    "detox",
+    "testimonials",
+}
+SETTINGS = {
+    "residential",
+    "outpatient",
+    "iop",
+    "php",
+    "detox",
+    "sober-living",
+    "mat-clinic",
+    "faith-based",
+    "adolescent",
+    "dual-diagnosis",
+    "luxury",
+    "multi-level",
+    "directory",
+}
 # The floor: these counts may grow, never shrink.
 MIN_PAGES, MIN_REWRITTEN, MIN_REAL_PROVIDERS, MIN_PER_LABEL = 1200, 800, 300, 200
 
@@ -74,7 +103,7 @@ def test_no_two_records_share_a_run_of_12_words(corpus):
     for record_id, text in zip(corpus["id"], corpus["text"], strict=True):
         words = re.findall(r"[a-z0-9']+", text.lower())
         for start in range(len(words) - 11):
-            gram = tuple(words[start:start + 12])
+            gram = tuple(words[start : start + 12])
             first = owners.setdefault(gram, record_id)
             if first != record_id:
                 shared[(first, record_id)].add(" ".join(gram))

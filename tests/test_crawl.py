@@ -1,9 +1,10 @@
 """crawl_site and crawl_sites against real local servers, including a real provider site."""
 
 import pytest
-from conftest import SHARED, page_html
 
 from scraper import Status, crawl_site, crawl_sites
+
+from conftest import SHARED, page_html
 
 RIVERVIEW = SHARED / "data" / "sites" / "riverview"
 WORDS = " ".join(["Every client meets a licensed counselor twice a week."] * 3)

@@ -5,10 +5,11 @@ import socket
 import time
 
 import pytest
-from conftest import page_html, send
 
 from scraper import ScrapeSession, Status, fetch_page
 from scraper.address import address_problem
+
+from conftest import page_html, send
 
 TEXT = "<p>" + " ".join(["Our counselors walk with every client through recovery."] * 3) + "</p>"
 

@@ -20,7 +20,7 @@ def test_parse_label_forgives_spelling(value, label):
 
 
 def test_bad_label_names_the_allowed_values():
-    with pytest.raises(LabelError, match="12-step-based.*no-stance") as caught:
+    with pytest.raises(LabelError, match=r"12-step-based.*no-stance") as caught:
         parse_label("maybe")
     assert isinstance(caught.value, ValueError)
 

@@ -180,7 +180,7 @@ def test_model_from_another_sklearn_is_refused_with_how_to_retrain(small_model, 
 def test_unusable_model_files_give_clear_errors(tmp_path, name):
     if name == "no-manifest.joblib":
         (tmp_path / name).write_bytes(b"not a model")
-    with pytest.raises(ModelError, match="stepcheck train|manifest"):
+    with pytest.raises(ModelError, match=r"stepcheck train|manifest"):
         load_model(tmp_path / name)
 
 

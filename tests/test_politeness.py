@@ -5,9 +5,10 @@ import threading
 import time
 
 import pytest
-from conftest import page_html, send
 
 from scraper import ScrapeSession, Status, crawl_sites, fetch_page
+
+from conftest import page_html, send
 
 TEXT = "<p>" + "Clients meet their counselor every weekday morning for group work. " * 3 + "</p>"
 
