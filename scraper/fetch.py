@@ -8,6 +8,7 @@ not thread-safe).
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import logging
 import socket
@@ -404,18 +405,11 @@ class ScrapeSession:
         )
         if extracted.word_count < self.config.min_words:
             shown = extracted.word_count
-            return Page(
-                url=url,
-                final_url=final_url,
-                status=Status.NO_TEXT,
-                http_status=code,
-                content_type=content_type,
-                encoding=extracted.encoding,
-                title=extracted.title,
-                links=extracted.links,
+            return dataclasses.replace(
+                page, status=Status.NO_TEXT, description="", headings=(), text="",
                 error=f"the page has {shown} visible word{'s' * (shown != 1)} (fewer than "
                 f"{self.config.min_words}); it may need JavaScript to show its content",
-            )
+            )  # fmt: skip
         return page
 
 

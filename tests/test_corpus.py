@@ -45,8 +45,9 @@ SETTINGS = {
     "multi-level",
     "directory",
 }
-# The floor: these counts may grow, never shrink.
-MIN_PAGES, MIN_REWRITTEN, MIN_REAL_PROVIDERS, MIN_PER_LABEL = 1200, 800, 300, 200
+# The floor: the corpus as it stands (the issue asks for at least 1,200 / 800 / 300 / 200).
+# These counts may grow, never shrink: raise them when the corpus grows.
+MIN_PAGES, MIN_REWRITTEN, MIN_REAL_PROVIDERS, MIN_PER_LABEL = 1382, 962, 859, 210
 
 
 @pytest.fixture(scope="module")
