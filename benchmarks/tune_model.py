@@ -4,7 +4,10 @@ Prints one row per candidate: macro-F1 over the three stances, macro-F1 on stanc
 accuracy, log-loss of the out-of-fold probabilities, and training seconds. With a held-out
 file of real pages (JSON lines with text and label; never committed), the same figures on it.
 
-    python benchmarks/tune_model.py [--heldout FILE] [--quick]
+    python benchmarks/tune_model.py [--heldout FILE] [--only NAME ...] [--show]
+
+``--only "words only" --show`` prints the plain TF-IDF (word n-grams) + logistic regression
+baseline's full report: macro-F1 and confusion matrix under provider-grouped 5-fold CV.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ def run(name: str, params: dict, texts: list[str], labels: list[str], groups: li
         model = train_model(texts, labels, **params)
         held = evaluate(model, heldout["text"].tolist(), heldout["label"].tolist()).summary()
         row.update({f"heldout_{k}": v for k, v in held.items() if k.startswith("macro") or k == "accuracy"})
+    row["report"] = report.format()
     return row
 
 
@@ -92,6 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", help="JSON lines of real pages with text and label (kept off the repo)")
     parser.add_argument("--only", nargs="*", help="candidate names to run")
+    parser.add_argument("--show", action="store_true", help="also print each candidate's full CV report")
     args = parser.parse_args()
     corpus = load_corpus()
     heldout = pd.read_json(args.heldout, lines=True) if args.heldout else None
@@ -103,8 +108,13 @@ def main() -> None:
     )
     if not args.only or "calibrated" in args.only:
         rows.append(calibrated(texts, labels, groups))
+    if args.show:
+        for row in rows:
+            if "report" in row:
+                print(row["report"].replace("== model", f"== {row['candidate']}", 1), end="\n\n")
+    table = pd.DataFrame(rows).drop(columns="report", errors="ignore").set_index("candidate")
     with pd.option_context("display.width", 250, "display.max_columns", 20):
-        print(pd.DataFrame(rows).set_index("candidate").to_string())
+        print(table.to_string())
 
 
 if __name__ == "__main__":

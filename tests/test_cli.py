@@ -294,3 +294,16 @@ def test_samhsa_locator_export_comes_back_whole(monkeypatch, make_server, tmp_pa
     assert table[list(source.columns)].equals(source)
     assert set(table["status"]) <= {"ok", "http_error", "connection_error", "invalid_url", "blocked_by_robots"}
     assert (table["status"] == "ok").sum() > 100
+
+
+def test_evaluate_fetches_url_label_files_through_the_scraper(sites, tmp_path, capsys, default_model):
+    non, fac, gone = sites
+    pd.DataFrame(
+        {
+            "url": [non.url("/"), fac.url("/"), gone.url("/")],
+            "label": ["non-12-step", "12-step-facilitated", "no-stance"],
+        }
+    ).to_csv(tmp_path / "u.csv", index=False)
+    assert main(["evaluate", str(tmp_path / "u.csv"), *FAST]) == 0
+    out, err = capsys.readouterr()
+    assert "(2 pages)" in out and "skipping" in err and gone.url("/") in err

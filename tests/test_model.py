@@ -190,3 +190,32 @@ def test_training_is_deterministic():
     second = train_model(corpus["text"].tolist(), corpus["label"].tolist())
     assert np.array_equal(first.pipeline[-1].coef_, second.pipeline[-1].coef_)
     assert first.manifest["fingerprint"] == second.manifest["fingerprint"]
+
+
+@pytest.fixture
+def tiny_bundled_corpus(monkeypatch):
+    """Stand in a small corpus for the bundled one, so the default model builds in seconds."""
+    import classifier.model as model_module
+
+    small = load_corpus().groupby("label").head(12).to_json(orient="records", lines=True).encode()
+    monkeypatch.setattr(model_module, "_corpus_bytes", lambda path=None: small)
+    return small
+
+
+def test_default_model_is_rebuilt_when_its_cached_file_is_damaged(tiny_bundled_corpus, tmp_path, caplog):
+    first = load_model(cache_dir=tmp_path)
+    (cached,) = tmp_path.glob("default-*.joblib")
+    cached.write_bytes(cached.read_bytes()[:-10] + b"0123456789")
+    second = load_model(cache_dir=tmp_path)
+    assert "rebuilding the default model" in caplog.text
+    assert second.manifest["model_sha256"] != "" and second.version == first.version
+
+
+def test_default_model_is_rebuilt_for_another_sklearn(tiny_bundled_corpus, tmp_path, caplog):
+    load_model(cache_dir=tmp_path)
+    (manifest_path,) = tmp_path.glob("default-*.joblib.json")
+    manifest = json.loads(manifest_path.read_text())
+    manifest["sklearn_version"] = "0.0.1"
+    manifest_path.write_text(json.dumps(manifest))
+    rebuilt = load_model(cache_dir=tmp_path)
+    assert "scikit-learn 0.0.1" in caplog.text and rebuilt.manifest["sklearn_version"] == sklearn.__version__

@@ -127,3 +127,17 @@ def test_many_hosts_progress_in_parallel(make_server, config):
     assert sorted(r.index for r in results) == [0, 1, 2, 3]
     assert all(r.pages[0].ok for r in results)
     assert peak >= 2, "hosts were fetched one after another"
+
+
+def test_unreachable_robots_means_the_site_is_not_read(server, config):
+    """robots.txt that cannot be fetched (the connection drops every time) disallows the site."""
+
+    def drop(h):
+        h.close_connection = True
+        h.connection.shutdown(2)
+
+    server.routes["/robots.txt"] = drop
+    server.add("/", page_html(TEXT))
+    page = fetch_page(server.url("/"), config=config.replace(retries=1))
+    assert page.status is Status.CONNECTION_ERROR and not page.ok
+    assert "/" not in server.paths()
