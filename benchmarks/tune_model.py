@@ -32,6 +32,7 @@ CANDIDATES = {
     "words+chars+cue sentences": {"owner_weight": 0},
     "all four views (default)": {},
     "all, C=3": {"C": 3.0},
+    "all, C=10": {"C": 10.0},
     "all, C=30": {"C": 30.0},
     "all, cue views x2": {"cue_weight": 2.0, "owner_weight": 2.0},
     "no chars": {"char_weight": 0},

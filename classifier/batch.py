@@ -35,6 +35,8 @@ __all__ = [
     "clean_url",
     "find_url_column",
     "run_batch",
+    "site_result",
+    "write_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -110,7 +112,8 @@ def clean_url(value: object) -> str:
     return text
 
 
-def _site_result(index: int, url: str, pages: Sequence[Page], model: Model) -> SiteResult:
+def site_result(index: int, url: str, pages: Sequence[Page], model: Model) -> SiteResult:
+    """Return the result for one site from its pages: all readable pages classified in one batch."""
     readable = [page for page in pages if page.ok]
     start = pages[0] if pages else Page(url=url, status=Status.INVALID_URL, error="nothing was read")
     if not readable:
@@ -159,7 +162,7 @@ def classify_urls(
     """
     resolved = model or load_model()
     for crawl in crawl_sites(urls, config=config, session=session):
-        yield _site_result(crawl.index, crawl.url, crawl.pages, resolved)
+        yield site_result(crawl.index, crawl.url, crawl.pages, resolved)
 
 
 def _local_sites(path: Path) -> list[tuple[str, list[Path]]]:
@@ -207,7 +210,7 @@ def classify_local(
                     error="" if ok else f"the file has {extracted.word_count} visible words (fewer than {min_words})",
                 )
             )
-        yield _site_result(index, name, pages, resolved)
+        yield site_result(index, name, pages, resolved)
 
 
 def find_url_column(frame: pd.DataFrame, url_column: str | None = None) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 from scraper import ScrapeConfig, Status, __version__, crawl_site, crawl_sites, fetch_page
 from scraper.errors import ConfigError
 
-from .batch import RESULT_COLUMNS, SiteResult, classify_local, run_batch, write_table
+from .batch import RESULT_COLUMNS, SiteResult, classify_local, run_batch, site_result, write_table
 from .errors import StepcheckError
 from .labels import STANCES
 
@@ -257,7 +257,6 @@ def _classify_local(args: argparse.Namespace, output: Path | None) -> int:
 
 # -- explain ---------------------------------------------------------------------------------------
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from .batch import _site_result
     from .inputs import is_local_html
 
     model = _model(args)
@@ -268,7 +267,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         result = results[0]
     else:
         pages = crawl_site(args.target, config=_scrape_config(args))
-        result = _site_result(0, args.target, pages, model)
+        result = site_result(0, args.target, pages, model)
     print(f"{result.url}\nstatus: {result.status}" + (f" ({result.error})" if result.error else ""))
     prediction = result.prediction
     if prediction is None:

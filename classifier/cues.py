@@ -86,8 +86,15 @@ CUES: tuple[Cue, ...] = (
          r"spiritual|the\s+steps)", N, 2.5, "contrasts itself with surrender or spirituality"),
     _cue("disease model rejected",
          r"\b(?:not|isn['\u2019]t|don['\u2019]t\s+(?:\w+\s+)?(?:view|see|treat))\s+(?:addiction\s+)?"
-         r"(?:as\s+)?(?:a\s+)?(?:chronic\s+|lifelong\s+|incurable\s+)?disease|reject\w*\s+the\s+disease\s+model",
+         r"(?:as\s+)?(?:a\s+)?(?:chronic\s+|lifelong\s+|incurable\s+)?disease|reject\w*\s+the\s+disease\s+(?:model|label)|"
+         r"\b(?:do\s+not|don['\u2019]t|never|won['\u2019]t)\s+(?:tell|teach|label|call)\w*\s+(?:\w+\s+){0,4}?"
+         r"(?:a\s+)?disease|\bwithout\s+(?:ever\s+)?accepting\s+the\s+disease",
          N, 2.0, "rejects the disease model"),
+    _cue("meetings not required",
+         r"\b(?:don['\u2019]t|do\s+not|never|won['\u2019]t)\s+(?:have\s+to|need\s+to|require\s+(?:you\s+)?to|make\s+you)\s+"
+         r"(?:go\s+to|attend)\s+(?:\w+\s+){0,2}?(?:meetings|groups?)\b|\bmeetings\s+(?:are|is)\s+(?:never|not)\s+"
+         r"(?:required|mandatory|a\s+condition)|\bnobody\s+(?:made|makes|will\s+make)\s+(?:me|you|anyone)\s+(?:go\s+to|attend)",
+         N, 2.0, "meetings are not a condition of care"),
     _cue("SMART Recovery", r"\bSMART\s+Recovery\b", N, 2.0,
          "secular mutual help; also offered as a second track by facilitated programs"),
     _cue("other secular groups",
@@ -116,6 +123,7 @@ CUES: tuple[Cue, ...] = (
          rf"(?:local\s+)?(?:{_GROUPS}\b|{STEP}|the\s+fellowship|mutual[\s-]help|peer\s+support\s+groups)",
          F, 2.5, "introduces clients to AA, NA or 12-Step groups"),
     _cue("meetings on site or by van",
+         rf"\b{STEP}\s+(?:programs?|meetings|groups)\s+(?:are|is)\s+(?:\w+\s+)?(?:offered|held|hosted|available)\b|"
          rf"\bon[\s-]?site\s+(?:{_GROUPS}\s+|{STEP}\s+)?meetings|\bmeetings\s+(?:are\s+)?(?:held\s+)?on[\s-]?site|"
          rf"\btransport\w*\s+{_W}{{0,3}}?(?:to\s+)?(?:local\s+|community\s+|outside\s+)?(?:{_GROUPS}\s+|{STEP}\s+)?"
          r"meetings", F, 2.5, "hosts meetings or drives clients to them"),
@@ -134,13 +142,19 @@ CUES: tuple[Cue, ...] = (
          rf"(?:on|in|upon|around)\s+(?:the\s+)?(?:principles\s+of\s+(?:the\s+)?)?{_W}{{0,3}}?{STEP}", B, 3.0,
          "the program is built on the Steps"),
     _cue("our 12-step program",
-         rf"\b(?:our|we\s+are\s+an?)\s+(?:\w+\s+){{0,2}}?{STEP}\s+(?:program|programme|approach|model|philosophy|"
-         r"curriculum|treatment|immersion|recovery)", B, 3.0, "calls its own program a 12-Step program"),
+         rf"\b(?:our|we\s+are\s+an?)\s+(?:\w+\s+){{0,2}}?{STEP}\s+(?:program|programme|approach|model|"
+         rf"philosophy|curriculum|treatment|immersion|recovery)|\bfollow(?:s|ing)?\s+(?:the\s+)?{STEP}\s+"
+         r"(?:model|program|programme|principles|philosophy|approach)", B, 3.0,
+         "calls its own program a 12-Step program, or follows the 12-Step model"),
     _cue("Minnesota Model", r"\bMinnesota\s+Model\b", B, 3.0, "the classic 12-Step treatment model"),
     _cue("step work",
          r"\bstep[\s-]?work\b|\bwork(?:ing|s)?\s+(?:the|through\s+the|all\s+(?:12|twelve)|the\s+first\s+\w+)\s+"
          r"(?:\w+\s+)?steps\b|\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
-         r"twelfth)\s+steps?\b|\bsteps?\s+(?:one|two|three|four|five|1|2|3|4|5)\b", B, 2.0, "working the Steps"),
+         r"twelfth)\s+(?:(?:two|three|four|five|six|seven|eight|nine|ten)\s+)?steps?\b|"
+         r"\bsteps?\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[1-9]|1[0-2])\b|"
+         r"\bstep\s+(?:study|studies|assignments?)\b|"
+         rf"\b(?:guid|walk|tak|mov|progress|lead)\w*\s+(?:\w+\s+){{0,2}}?through\s+(?:the\s+)?{STEP}",
+         B, 2.0, "working the Steps"),
     _cue("Big Book", r"\bBig\s+Book\b", B, 2.5, "AA's basic text"),
     _cue("Higher Power", r"\bhigher\s+power\b|\bpower\s+greater\s+than\s+(?:ourselves|yourself|themselves)",
          B, 2.0, "spiritual core of the Steps"),

@@ -352,6 +352,16 @@ def load_corpus(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     return frame
 
 
+def feature_code_sha256() -> str:
+    """Return the sha256 of the source that turns text into features (``cues.py`` and ``model.py``)."""
+    from . import cues
+
+    digest = hashlib.sha256()
+    for module_file in (cues.__file__, __file__):
+        digest.update(Path(module_file).read_bytes())
+    return digest.hexdigest()
+
+
 def _cache_dir(cache_dir: str | os.PathLike[str] | None) -> Path:
     if cache_dir is not None:
         return Path(cache_dir)
@@ -362,13 +372,15 @@ def _cache_dir(cache_dir: str | os.PathLike[str] | None) -> Path:
 def _default_model(cache_dir: str | os.PathLike[str] | None) -> Model:
     """Load the default model from the cache, building it from the bundled corpus when needed.
 
-    The cache key is the corpus hash, the training parameters, and the scikit-learn and
-    stepcheck versions: a changed corpus or library builds a new model, never a stale one.
+    The cache key is the corpus hash, the training parameters, the hash of the code that makes
+    the features (``cues.py`` and this module), and the scikit-learn and stepcheck versions: a
+    changed corpus, cue table or library builds a new model, never a stale one.
     """
     corpus_hash = corpus_sha256()
+    code_hash = feature_code_sha256()
     key = hashlib.sha256(
         json.dumps(
-            [corpus_hash, DEFAULT_PARAMS, sklearn.__version__, __version__, SCHEMA_VERSION], default=list
+            [corpus_hash, code_hash, DEFAULT_PARAMS, sklearn.__version__, __version__, SCHEMA_VERSION], default=list
         ).encode()
     ).hexdigest()[:16]
     path = _cache_dir(cache_dir) / f"default-{key}.joblib"
@@ -380,7 +392,7 @@ def _default_model(cache_dir: str | os.PathLike[str] | None) -> Model:
     logger.warning("building the default model from the bundled corpus (once; cached in %s)", path.parent)
     corpus = load_corpus()
     model = train_model(corpus["text"].tolist(), corpus["label"].tolist())
-    model.manifest.update({"corpus_sha256": corpus_hash, "default": True})
+    model.manifest.update({"corpus_sha256": corpus_hash, "code_sha256": code_hash, "default": True})
     try:
         from .evaluate import cross_validate
 

@@ -158,7 +158,6 @@ def test_explain_shows_label_evidence_and_features(sites, capsys, default_model)
 
 def test_no_robots_warns(sites, capsys, default_model):
     non, _, _ = sites
-    main(["classify", "-", "--no-robots", *FAST]) if False else None
     assert main(["scrape", non.url("/"), "--no-robots", *FAST]) == 0
     assert "robots.txt will be ignored" in capsys.readouterr().err
 
@@ -307,3 +306,14 @@ def test_evaluate_fetches_url_label_files_through_the_scraper(sites, tmp_path, c
     assert main(["evaluate", str(tmp_path / "u.csv"), *FAST]) == 0
     out, err = capsys.readouterr()
     assert "(2 pages)" in out and "skipping" in err and gone.url("/") in err
+
+
+def test_scrape_prints_each_site_and_writes_its_pages(sites, tmp_path, capsys):
+    non, _, gone = sites
+    out = tmp_path / "pages.jsonl"
+    assert main(["scrape", non.url("/"), gone.url("/"), "not a url", "-o", str(out), *FAST]) == 1
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed] == ["ok", "http_error", "invalid_url"]
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {r["site"] for r in records} == {non.url("/"), gone.url("/"), "not a url"}
+    assert all({"status", "text", "links", "fetched_at"} <= set(r) for r in records)

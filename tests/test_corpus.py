@@ -47,7 +47,7 @@ SETTINGS = {
 }
 # The floor: the corpus as it stands (the issue asks for at least 1,200 / 800 / 300 / 200).
 # These counts may grow, never shrink: raise them when the corpus grows.
-MIN_PAGES, MIN_REWRITTEN, MIN_REAL_PROVIDERS, MIN_PER_LABEL = 1382, 962, 859, 210
+MIN_PAGES, MIN_REWRITTEN, MIN_REAL_PROVIDERS, MIN_PER_LABEL = 1456, 1036, 925, 224
 
 
 @pytest.fixture(scope="module")
