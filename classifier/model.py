@@ -61,7 +61,7 @@ logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 SEED = 0
-# Chosen by provider-grouped 5-fold cross-validation on the corpus (see data/README.md and
+# Chosen by provider-grouped 5-fold cross-validation on the corpus (see README.md and
 # benchmarks/tune_model.py); change them only with a measurement.
 DEFAULT_PARAMS: dict[str, Any] = {
     "C": 30.0,

@@ -2,7 +2,7 @@
 
 Abstention: a page is ``unknown`` when the model's most likely class is the no-stance class,
 or when its best stance is below ``ABSTAIN_BELOW`` and no cue in the text supports that stance.
-The threshold was measured, not guessed: see ``benchmarks/abstention.py`` and data/README.md.
+The threshold was measured, not guessed: see ``benchmarks/abstention.py`` and README.md.
 """
 
 from __future__ import annotations
