@@ -193,3 +193,36 @@ def default_model(_model_cache: Path):  # type: ignore[no-untyped-def]
     from classifier import load_model
 
     return load_model()
+
+
+@dataclass
+class Sent:
+    """One request as the client made it: the URL and when it held the host's request slot."""
+
+    url: str
+    start: float
+    end: float
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[Sent]:
+    """Record every request the scraper sends, timed on the client side.
+
+    Politeness is a promise about when stepcheck sends; timing it at the server would add the
+    loopback's own delays (a slow first connection on a busy machine) to the measurement.
+    """
+    from scraper.fetch import ScrapeSession
+
+    records: list[Sent] = []
+    original = ScrapeSession._request
+
+    def timed(self, url, **kwargs):  # type: ignore[no-untyped-def]
+        record = Sent(url, time.monotonic(), 0.0)
+        try:
+            return original(self, url, **kwargs)
+        finally:
+            record.end = time.monotonic()
+            records.append(record)
+
+    monkeypatch.setattr(ScrapeSession, "_request", timed)
+    return records
