@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from scraper import Page, ScrapeConfig, ScrapeSession, Status, crawl_sites, extract_text, url_problem
+from scraper import Page, ScrapeConfig, ScrapeSession, Status, crawl_sites, page_from_html, url_problem
 
 from .errors import InputError
 from .labels import STANCES, Label
@@ -192,24 +192,7 @@ def classify_local(
     if not root.exists():
         raise InputError(f"{root} does not exist; give an HTML file or a folder of saved pages")
     for index, (name, files) in enumerate(_local_sites(root)):
-        pages = []
-        for file in files:
-            extracted = extract_text(file.read_bytes(), url=file.as_uri())
-            ok = extracted.word_count >= min_words
-            pages.append(
-                Page(
-                    url=file.as_uri(),
-                    final_url=file.as_uri(),
-                    status=Status.OK if ok else Status.NO_TEXT,
-                    title=extracted.title,
-                    description=extracted.description,
-                    headings=extracted.headings,
-                    text=extracted.text if ok else "",
-                    links=extracted.links,
-                    encoding=extracted.encoding,
-                    error="" if ok else f"the file has {extracted.word_count} visible words (fewer than {min_words})",
-                )
-            )
+        pages = [page_from_html(file.as_uri(), file.read_bytes(), min_words=min_words) for file in files]
         yield site_result(index, name, pages, resolved)
 
 

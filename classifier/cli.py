@@ -21,7 +21,7 @@ import pandas as pd
 from scraper import ScrapeConfig, Status, __version__, crawl_site, crawl_sites, fetch_page
 from scraper.errors import ConfigError
 
-from .batch import RESULT_COLUMNS, SiteResult, classify_local, run_batch, site_result, write_table
+from .batch import RESULT_COLUMNS, SiteResult, classify_local, clean_url, run_batch, site_result, write_table
 from .errors import StepcheckError
 from .labels import STANCES
 
@@ -162,7 +162,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs -o OUTPUT (the run's progress is kept beside the output file)")
     model = _model(args)
     pages_out = _open_for_writing_append(args.pages_out, args.resume) if args.pages_out else None
-    unique = len(dict.fromkeys(frame[url_column].astype(str).str.strip()))
+    unique = len({clean_url(value) for value in frame[url_column]})
     statuses: collections.Counter[str] = collections.Counter()
     started = time.monotonic()
     progress = _progress(unique, "classifying")

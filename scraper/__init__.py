@@ -12,7 +12,7 @@ from .config import DEFAULT_USER_AGENT, ScrapeConfig
 from .crawl import SiteCrawl, crawl_site, crawl_sites, link_score
 from .errors import BlockedAddressError, ConfigError, ScrapeError
 from .extract import Extracted, extract_text
-from .fetch import ScrapeSession, fetch_page
+from .fetch import ScrapeSession, fetch_page, page_from_html
 from .page import Link, Page, Status
 from .urls import normalize_url, url_problem
 
@@ -36,6 +36,7 @@ __all__ = [
     "fetch_page",
     "link_score",
     "normalize_url",
+    "page_from_html",
     "url_problem",
 ]
 

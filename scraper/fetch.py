@@ -34,7 +34,7 @@ from .extract import extract_text
 from .page import Page, Status
 from .urls import normalize_url, url_problem
 
-__all__ = ["ScrapeSession", "fetch_page"]
+__all__ = ["ScrapeSession", "fetch_page", "page_from_html"]
 
 logger = logging.getLogger(__name__)
 
@@ -389,28 +389,38 @@ class ScrapeSession:
         content_type = reply.headers.get("Content-Type", "")
         if code >= 300:
             raise _Failure(Status.HTTP_ERROR, f"the server answered {_reason(code)}", code)
-        extracted = extract_text(reply.body, url=final_url, content_type=content_type)
-        page = Page(
-            url=url,
-            final_url=final_url,
-            status=Status.OK,
-            http_status=code,
-            content_type=content_type,
-            encoding=extracted.encoding,
-            title=extracted.title,
-            description=extracted.description,
-            headings=extracted.headings,
-            text=extracted.text,
-            links=extracted.links,
-        )
-        if extracted.word_count < self.config.min_words:
-            shown = extracted.word_count
-            return dataclasses.replace(
-                page, status=Status.NO_TEXT, description="", headings=(), text="",
-                error=f"the page has {shown} visible word{'s' * (shown != 1)} (fewer than "
-                f"{self.config.min_words}); it may need JavaScript to show its content",
-            )  # fmt: skip
+        return page_from_html(url, reply.body, final_url=final_url, http_status=code,
+                              content_type=content_type, min_words=self.config.min_words)  # fmt: skip
+
+
+def page_from_html(
+    url: str,
+    html: bytes | str,
+    *,
+    final_url: str | None = None,
+    http_status: int | None = None,
+    content_type: str = "",
+    min_words: int = 20,
+) -> Page:
+    """Return the ``Page`` for an HTML document already in hand (fetched, or saved to a file).
+
+    The page is ``ok`` with its extracted text, or ``no_text`` (text fields empty, ``error``
+    saying why) when it has fewer than ``min_words`` visible words.
+    """
+    final_url = final_url or url
+    extracted = extract_text(html, url=final_url, content_type=content_type)
+    page = Page(url=url, final_url=final_url, status=Status.OK, http_status=http_status,
+                content_type=content_type, encoding=extracted.encoding, title=extracted.title,
+                description=extracted.description, headings=extracted.headings, text=extracted.text,
+                links=extracted.links)  # fmt: skip
+    shown = extracted.word_count
+    if shown >= min_words:
         return page
+    return dataclasses.replace(
+        page, status=Status.NO_TEXT, description="", headings=(), text="",
+        error=f"the page has {shown} visible word{'s' * (shown != 1)} (fewer than "
+        f"{min_words}); it may need JavaScript to show its content",
+    )  # fmt: skip
 
 
 def _refuse_binary(body: bytearray, content_type: str, code: int) -> None:
